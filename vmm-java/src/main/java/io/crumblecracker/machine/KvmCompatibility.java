@@ -39,6 +39,20 @@ public final class KvmCompatibility {
     public static final List<String> PARAMETERS = List.of(
             "noxsave", "tsc=reliable", "clearcpuid=" + String.join(",", CLEARED_CPU_FEATURES));
 
+    /** CPUID leaf with the KVM paravirtual feature bits (KVM_CPUID_FEATURES). */
+    public static final int KVM_CPUID_FEATURES = 0x4000_0001;
+
+    /**
+     * KVM paravirtual features that work by hypercall ({@code vmcall}/{@code vmmcall}), which the PVM
+     * emulator does not complete: a guest that uses them hangs (measured: an AP stuck in
+     * {@code kvm_hypercall4} sending a PV IPI while the boot CPU waits for it). Hidden from the guest in
+     * compatibility mode: PV_UNHALT (bit 7, KVM_HC_KICK_CPU), PV_SEND_IPI (bit 11, KVM_HC_SEND_IPI),
+     * PV_SCHED_YIELD (bit 13, KVM_HC_SCHED_YIELD), HC_MAP_GPA_RANGE (bit 16).
+     *
+     * @see <a href="https://docs.kernel.org/virt/kvm/x86/cpuid.html">KVM CPUID bits</a>
+     */
+    public static final int HYPERCALL_FEATURES = (1 << 7) | (1 << 11) | (1 << 13) | (1 << 16);
+
     private KvmCompatibility() {
     }
 }

@@ -95,7 +95,7 @@ public final class VcpuLoop implements Runnable {
                 }
             }
         }
-        return new VcpuStop(VcpuStop.Kind.REQUESTED, "vCPU " + vcpu.id() + " stopped by the VMM");
+        return new VcpuStop(VcpuStop.Kind.REQUESTED, "vCPU " + vcpu.id() + " stopped by the VMM at " + where());
     }
 
     private void handlePio() {
@@ -130,6 +130,19 @@ public final class VcpuLoop implements Runnable {
         }
     }
 
+    /** The guest instruction pointer, for diagnosing where a stopped or failed guest was. */
+    private String where() {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            final io.crumblecracker.kvm.KvmRegs regs = vcpu.getRegs(new io.crumblecracker.kvm.KvmRegs(arena));
+            final io.crumblecracker.kvm.KvmSregs sregs = vcpu.getSregs(new io.crumblecracker.kvm.KvmSregs(arena));
+            return "rip=0x" + Long.toHexString(regs.get(io.crumblecracker.kvm.KvmRegs.Reg.RIP))
+                    + " cs=0x" + Integer.toHexString(sregs.segmentSelector(io.crumblecracker.kvm.KvmSregs.Seg.CS))
+                    + " cr0=0x" + Long.toHexString(sregs.get(io.crumblecracker.kvm.KvmSregs.Ctl.CR0));
+        } catch (final RuntimeException e) {
+            return "(registers unavailable: " + e.getMessage() + ")";
+        }
+    }
+
     private VcpuStop systemEvent() {
         final int type = run.u32(KvmLayouts.RUN_SYSTEM_EVENT_TYPE);
         if (type == SYSTEM_EVENT_SHUTDOWN) {
@@ -148,6 +161,7 @@ public final class VcpuLoop implements Runnable {
                     + Long.toHexString(run.u64(KvmLayouts.RUN_FAIL_ENTRY_REASON));
             default -> "";
         };
-        return new VcpuStop(VcpuStop.Kind.FAILED, "vCPU " + vcpu.id() + ": " + ExitReason.name(reason) + detail);
+        return new VcpuStop(VcpuStop.Kind.FAILED, "vCPU " + vcpu.id() + ": " + ExitReason.name(reason) + detail
+                + " at " + where());
     }
 }
