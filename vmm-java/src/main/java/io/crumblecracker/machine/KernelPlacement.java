@@ -33,9 +33,9 @@ final class KernelPlacement {
     private KernelPlacement() {
     }
 
-    static BootInfo load(final GuestMemory memory, final MachineConfig config, final HostKvm host)
-            throws VmException {
-        final KernelCmdline cmdline = commandLine(config, host);
+    static BootInfo load(final GuestMemory memory, final MachineConfig config, final HostKvm host,
+                         final List<String> deviceParameters) throws VmException {
+        final KernelCmdline cmdline = commandLine(config, host, deviceParameters);
         try {
             final LinuxBoot boot = LinuxBoot.into(memory, BootLayout.x86Default()).kernel(config.kernel())
                     .cmdline(cmdline).e820(e820(memory));
@@ -48,9 +48,10 @@ final class KernelPlacement {
         }
     }
 
-    static KernelCmdline commandLine(final MachineConfig config, final HostKvm host) throws VmException {
+    static KernelCmdline commandLine(final MachineConfig config, final HostKvm host,
+                                     final List<String> deviceParameters) throws VmException {
         try {
-            final KernelCmdline cmdline = new KernelCmdline().addAll(BASE_PARAMETERS);
+            final KernelCmdline cmdline = new KernelCmdline().addAll(BASE_PARAMETERS).addAll(deviceParameters);
             if (config.compatibility().applies(host)) {
                 cmdline.addAll(KvmCompatibility.PARAMETERS);
             }

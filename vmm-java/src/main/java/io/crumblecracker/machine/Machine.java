@@ -48,6 +48,7 @@ public final class Machine implements AutoCloseable {
     private final BootWatcher watcher;
     private final List<EventFd> eventFds;
     private final List<KvmVcpu> vcpus;
+    private final List<QueueWorker> workers;
     private final List<VcpuLoop> loops = new ArrayList<>();
     private final AtomicReference<VcpuStop> firstStop = new AtomicReference<>();
     private final List<String> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -66,11 +67,13 @@ public final class Machine implements AutoCloseable {
         this.watcher = parts.watcher();
         this.eventFds = parts.eventFds();
         this.vcpus = parts.vcpus();
+        this.workers = parts.workers();
     }
 
     /** The pieces {@link MachineBuilder} hands over. */
     record Parts(Arena arena, Kvm kvm, KvmVm vm, GuestMemory memory, IoBus<PioDevice> pio, IoBus<MmioDevice> mmio,
-                 ConsolePump console, BootWatcher watcher, List<EventFd> eventFds, List<KvmVcpu> vcpus) {
+                 ConsolePump console, BootWatcher watcher, List<EventFd> eventFds, List<KvmVcpu> vcpus,
+                 List<QueueWorker> workers) {
     }
 
     /**
@@ -138,6 +141,7 @@ public final class Machine implements AutoCloseable {
         closed = true;
         stop();
         awaitThreads();
+        workers.forEach(QueueWorker::close);
         console.close();
         vcpus.forEach(KvmVcpu::close);
         eventFds.forEach(EventFd::close);
@@ -148,6 +152,7 @@ public final class Machine implements AutoCloseable {
 
     void start() {
         console.start();
+        workers.forEach(QueueWorker::start);
         running = new CountDownLatch(vcpus.size());
         for (final KvmVcpu vcpu : vcpus) {
             final VcpuLoop loop = new VcpuLoop(vcpu, pio, mmio, this::onVcpuStop);

@@ -84,14 +84,15 @@ final class MachineBuilder {
         final ResetLine reset = new ResetLine();
         pio.register(new BusRange(I8042_PORT, 5), new I8042(reset));
 
-        final BootInfo boot = KernelPlacement.load(memory, config, host);
+        final VirtioSlots virtio = new VirtioSlots(config.devices(), vm, memory, mmio, eventFds);
+        final BootInfo boot = KernelPlacement.load(memory, config, host, virtio.cmdline());
         MpTable.write(memory, config.vcpus());
 
         final LongModeBootState bootState = LongModeBootState.prepare(memory, boot.entryPoint().value(),
                 boot.zeroPage().value());
         final List<KvmVcpu> vcpus = createVcpus(kvm, vm, arena, bootState, config.compatibility().applies(host));
         final Machine machine = new Machine(new Machine.Parts(arena, kvm, vm, memory, pio, mmio, console, watcher,
-                eventFds, vcpus));
+                eventFds, vcpus, virtio.workers()));
         reset.connect(machine);
         ConsoleInput.start(config.consoleIn(), serial);
         return machine;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import io.crumblecracker.virtio.device.VirtioDevice;
 
 /**
  * Everything needed to boot a Linux guest on the KVM engine.
@@ -18,12 +19,17 @@ import java.util.Objects;
  * @param compatibility whether to apply {@link KvmCompatibility} (AUTO: on PVM hosts)
  * @param consoleOut    where the serial console's bytes go
  * @param consoleIn     where serial console input comes from, or {@code null} for none
+ * @param devices       virtio devices, attached over virtio-mmio in this order (slot 0 is {@code vda} for
+ *                      the first block device)
  */
 public record MachineConfig(long memoryBytes, int vcpus, Path kernel, byte[] initramfs, List<String> extraCmdline,
-                            KvmCompatibility.Mode compatibility, OutputStream consoleOut, InputStream consoleIn) {
+                            KvmCompatibility.Mode compatibility, OutputStream consoleOut, InputStream consoleIn,
+                            List<VirtioDevice> devices) {
 
     /** The smallest guest this VMM boots. */
     public static final long MIN_MEMORY = 32L << 20;
+    /** The most virtio devices: IOAPIC pins 5 to 23. */
+    public static final int MAX_DEVICES = 19;
     /** The largest vCPU count (the MP table's limit here). */
     public static final int MAX_VCPUS = 64;
 
@@ -40,6 +46,11 @@ public record MachineConfig(long memoryBytes, int vcpus, Path kernel, byte[] ini
         extraCmdline = List.copyOf(extraCmdline);
         Objects.requireNonNull(compatibility, "compatibility");
         Objects.requireNonNull(consoleOut, "consoleOut");
+        devices = List.copyOf(devices);
+        if (devices.size() > MAX_DEVICES) {
+            throw new IllegalArgumentException("devices=" + devices.size() + ": at most " + MAX_DEVICES
+                    + " virtio devices (one IOAPIC pin each)");
+        }
     }
 
     /** A builder with defaults: 256 MiB, 1 vCPU, no initramfs, compatibility AUTO, console discarded. */
@@ -57,6 +68,7 @@ public record MachineConfig(long memoryBytes, int vcpus, Path kernel, byte[] ini
         private KvmCompatibility.Mode compatibility = KvmCompatibility.Mode.AUTO;
         private OutputStream consoleOut = OutputStream.nullOutputStream();
         private InputStream consoleIn;
+        private final List<VirtioDevice> devices = new java.util.ArrayList<>();
 
         private Builder(final Path kernel) {
             this.kernel = kernel;
@@ -104,10 +116,16 @@ public record MachineConfig(long memoryBytes, int vcpus, Path kernel, byte[] ini
             return this;
         }
 
+        /** Attaches a virtio device (over virtio-mmio, in call order). */
+        public Builder device(final VirtioDevice device) {
+            devices.add(Objects.requireNonNull(device, "device"));
+            return this;
+        }
+
         /** The validated configuration. */
         public MachineConfig build() {
             return new MachineConfig(memoryBytes, vcpus, kernel, initramfs, extraCmdline, compatibility, consoleOut,
-                    consoleIn);
+                    consoleIn, devices);
         }
     }
 

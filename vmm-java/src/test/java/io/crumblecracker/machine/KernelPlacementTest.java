@@ -32,17 +32,17 @@ class KernelPlacementTest {
     @Test
     void shouldAddTheCompatibilityLineOnlyWhereKernelModeIsEmulated() throws Exception {
         final MachineConfig config = MachineConfig.builder(Path.of("k")).build();
-        assertTrue(KernelPlacement.commandLine(config, PVM_HOST).toString().contains("clearcpuid="));
-        assertFalse(KernelPlacement.commandLine(config, NATIVE_HOST).toString().contains("clearcpuid="));
+        assertTrue(KernelPlacement.commandLine(config, PVM_HOST, List.of()).toString().contains("clearcpuid="));
+        assertFalse(KernelPlacement.commandLine(config, NATIVE_HOST, List.of()).toString().contains("clearcpuid="));
         final MachineConfig forced = MachineConfig.builder(Path.of("k"))
                 .compatibility(KvmCompatibility.Mode.ON).build();
-        assertTrue(KernelPlacement.commandLine(forced, NATIVE_HOST).toString().contains("clearcpuid="));
+        assertTrue(KernelPlacement.commandLine(forced, NATIVE_HOST, List.of()).toString().contains("clearcpuid="));
     }
 
     @Test
     void shouldPutUserParametersLastSoTheyWin() throws Exception {
         final MachineConfig config = MachineConfig.builder(Path.of("k")).cmdline(List.of("console=hvc0")).build();
-        final List<String> params = KernelPlacement.commandLine(config, NATIVE_HOST).params();
+        final List<String> params = KernelPlacement.commandLine(config, NATIVE_HOST, List.of()).params();
         assertEquals("console=hvc0", params.get(params.size() - 1));
         assertEquals("console=ttyS0", params.get(0));
     }
@@ -51,7 +51,7 @@ class KernelPlacementTest {
     void shouldRejectAnOversizedCommandLineClearly() {
         final MachineConfig config = MachineConfig.builder(Path.of("k"))
                 .cmdline(Collections.nCopies(300, "quiet=1")).build();
-        final VmException e = assertThrows(VmException.class, () -> KernelPlacement.commandLine(config, PVM_HOST));
+        final VmException e = assertThrows(VmException.class, () -> KernelPlacement.commandLine(config, PVM_HOST, List.of()));
         assertTrue(e.getMessage().contains("the limit is 2048"), e.getMessage());
     }
 
@@ -76,7 +76,7 @@ class KernelPlacementTest {
         try (Arena arena = Arena.ofConfined()) {
             final SegmentGuestMemory memory = SegmentGuestMemory.of(arena.allocate(64L << 20, 4096));
             final VmException e = assertThrows(VmException.class, () ->
-                    KernelPlacement.load(memory, MachineConfig.builder(junk).build(), NATIVE_HOST));
+                    KernelPlacement.load(memory, MachineConfig.builder(junk).build(), NATIVE_HOST, List.of()));
             assertTrue(e.getMessage().contains("neither an ELF vmlinux nor a bzImage"), e.getMessage());
         }
     }
@@ -88,7 +88,7 @@ class KernelPlacementTest {
             final MachineConfig config = MachineConfig.builder(io.crumblecracker.testing.GuestKernel.vmlinux())
                     .initramfs(new byte[80 << 20]).build();
             final VmException e = assertThrows(VmException.class, () ->
-                    KernelPlacement.load(memory, config, NATIVE_HOST));
+                    KernelPlacement.load(memory, config, NATIVE_HOST, List.of()));
             assertTrue(e.getMessage().contains("initramfs"), e.getMessage());
         }
     }

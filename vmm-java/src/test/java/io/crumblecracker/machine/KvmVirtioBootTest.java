@@ -1,0 +1,122 @@
+package io.crumblecracker.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crumblecracker.loader.initramfs.TinyInit;
+import io.crumblecracker.testing.GuestKernel;
+import io.crumblecracker.testing.HostRequirements;
+import io.crumblecracker.virtio.blk.BlkDevice;
+import io.crumblecracker.virtio.blk.FileBlkBackend;
+import io.crumblecracker.virtio.rng.EntropySource;
+import io.crumblecracker.virtio.rng.RngDevice;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Our kernel on our VMM with our Java virtio devices over virtio-mmio (queue notifications through
+ * ioeventfds, interrupts through irqfds): the kernel finds them on its command line, drives the rng,
+ * and mounts its read-only root filesystem, an EROFS image made by {@code mkfs.erofs}, from our
+ * virtio-blk, then starts {@code /sbin/init} from it. No initramfs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(300)
+class KvmVirtioBootTest {
+
+    private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    private BlkDevice blk;
+    private RngDevice rng;
+    private FileBlkBackend backend;
+    private MachineExit exit;
+    private BootWatcher watcher;
+    private long imageBytes;
+
+    @BeforeAll
+    void boot(@TempDir final Path dir) throws Exception {
+        HostRequirements.requireKvm();
+        final Path image = erofsImage(dir);
+        imageBytes = Files.size(image);
+        backend = FileBlkBackend.open(image, true);
+        blk = new BlkDevice(backend, "crumble-root");
+        rng = new RngDevice(EntropySource.secureRandom());
+        final MachineConfig config = MachineConfig.builder(GuestKernel.vmlinux()).memoryMiB(256)
+                .device(blk).device(rng).cmdline(List.of("root=/dev/vda", "rootfstype=erofs", "ro"))
+                .consoleOut(console).build();
+        try (Machine machine = Machine.boot(config)) {
+            exit = machine.awaitExit(Duration.ofMinutes(4));
+            watcher = machine.bootWatcher();
+        }
+    }
+
+    @AfterAll
+    void closeBackend() throws Exception {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @Test
+    void shouldAnnounceBothDevicesOnTheCommandLine() {
+        assertTrue(consoleText().contains("virtio-mmio: Registering device virtio-mmio.0 at 0xd0000000-0xd0000fff"),
+                consoleText());
+        assertTrue(consoleText().contains("virtio-mmio.1 at 0xd0001000-0xd0001fff"), consoleText());
+    }
+
+    @Test
+    void shouldSeeTheDiskWithItsSize() {
+        final long sectors = imageBytes / 512;
+        assertTrue(consoleText().contains("[vda] " + sectors + " 512-byte logical blocks"), consoleText());
+    }
+
+    @Test
+    void shouldMountTheRootFilesystemFromOurBlockDevice() {
+        assertEquals("erofs", watcher.rootFilesystem(), consoleText());
+        assertTrue(blk.metrics().reads() > 0, "no reads reached the device");
+        assertEquals(0, blk.metrics().guestErrors());
+    }
+
+    @Test
+    void shouldStartInitFromTheRootFilesystem() {
+        assertEquals("/sbin/init", watcher.initPath(), consoleText());
+        assertTrue(exit.reachedInit());
+    }
+
+    @Test
+    void shouldServeEntropyToTheGuest() {
+        assertTrue(rng.metrics().bytes() > 0, "the guest's hwrng never read our rng device\n" + consoleText());
+        assertEquals(0, rng.metrics().guestErrors());
+    }
+
+    private static Path erofsImage(final Path dir) throws Exception {
+        final Path mkfs = Path.of("/usr/bin/mkfs.erofs");
+        HostRequirements.require(Files.isExecutable(mkfs), "mkfs.erofs (package erofs-utils)");
+        final Path root = Files.createDirectories(dir.resolve("root"));
+        Files.createDirectories(root.resolve("dev"));
+        Files.createDirectories(root.resolve("proc"));
+        final Path init = Files.createDirectories(root.resolve("sbin")).resolve("init");
+        Files.write(init, TinyInit.elf("erofs init ran\n"));
+        Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));
+        final Path image = dir.resolve("root.erofs");
+        final Process process = new ProcessBuilder(mkfs.toString(), image.toString(), root.toString())
+                .redirectErrorStream(true).start();
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, output);
+        return image;
+    }
+
+    private String consoleText() {
+        return console.toString(StandardCharsets.UTF_8);
+    }
+}
