@@ -6,6 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/benchmarks/results/kvm-exits.txt}"
 JAVA_HOME="$("$root/scripts/install-deps.sh")"
+export JAVA_HOME
 kernel_dir="$("$root/kernel/build.sh" | tail -n 1)"
 export CRUMBLE_KERNEL_DIR="$kernel_dir"
 (cd "$root" && mvn -B -q -ntp -DskipTests install -pl benchmarks -am) >&2
@@ -21,9 +22,11 @@ c_first=$("$work/exit_bench" first "$kernel_dir/vmlinux" 25 | tail -n 20 | sed '
 
 "$JAVA_HOME/bin/java" -jar "$root/benchmarks/target/benchmarks.jar" 'kvm\.(ExitRoundTrip|FirstInstruction)' \
   -rf csv -rff "$work/jmh.csv" >&2
-j_pio=$(grep '"exits".*"pio"' "$work/jmh.csv" | cut -d, -f5)
-j_mmio=$(grep '"exits".*"mmio"' "$work/jmh.csv" | cut -d, -f5)
-j_first=$(grep 'firstInstruction' "$work/jmh.csv" | cut -d, -f5)
+# JMH CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: kind"
+score() { tr -d '\r' < "$work/jmh.csv" | awk -F, -v b="$1" -v p="$2" '$1 ~ b && ($8 == p || $8 == "\"" p "\"") {print $5}'; }
+j_pio=$(score 'ExitRoundTripBenchmark.exits' pio)
+j_mmio=$(score 'ExitRoundTripBenchmark.exits' mmio)
+j_first=$(score 'firstInstruction' '')
 
 {
   echo "# KVM exit benchmarks, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, kernel $(uname -r)"
