@@ -9,7 +9,13 @@ import io.crumblecracker.testing.HostRequirements;
 import io.crumblecracker.virtio.blk.BlkDevice;
 import io.crumblecracker.virtio.blk.FileBlkBackend;
 import io.crumblecracker.virtio.rng.EntropySource;
+import io.crumblecracker.virtio.net.NetDevice;
 import io.crumblecracker.virtio.rng.RngDevice;
+import io.crumblecracker.virtio.vsock.VsockBackend;
+import io.crumblecracker.virtio.vsock.VsockConnection;
+import io.crumblecracker.virtio.vsock.VsockDevice;
+import io.crumblecracker.virtio.vsock.VsockListener;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,16 +34,24 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Our kernel on our VMM with our Java virtio devices over virtio-mmio (queue notifications through
  * ioeventfds, interrupts through irqfds): the kernel finds them on its command line, drives the rng,
- * and mounts its read-only root filesystem, an EROFS image made by {@code mkfs.erofs}, from our
- * virtio-blk, then starts {@code /sbin/init} from it. No initramfs.
+ * mounts its read-only root filesystem, an EROFS image made by {@code mkfs.erofs}, from our virtio-blk,
+ * configures eth0 on our virtio-net from {@code ip=}, answers a host-initiated vsock connection to a
+ * port nobody listens on with a reset, and starts {@code /sbin/init} from the root filesystem. No
+ * initramfs. (User mode cannot run on a host whose KVM emulates kernel mode, so no guest process
+ * takes part; the qemu engine tests cover that.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(300)
 class KvmVirtioBootTest {
 
+    private static final long GUEST_CID = 3;
+
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
     private BlkDevice blk;
     private RngDevice rng;
+    private NetDevice net;
+    private VsockDevice vsock;
+    private final AtomicInteger vsockResets = new AtomicInteger();
     private FileBlkBackend backend;
     private MachineExit exit;
     private BootWatcher watcher;
@@ -51,12 +65,18 @@ class KvmVirtioBootTest {
         backend = FileBlkBackend.open(image, true);
         blk = new BlkDevice(backend, "crumble-root");
         rng = new RngDevice(EntropySource.secureRandom());
+        net = new NetDevice(frame -> { }, new byte[] {0x52, 0x54, 0x00, 0x12, 0x34, 0x56});
+        vsock = new VsockDevice(GUEST_CID, VsockBackend.refusing());
         final MachineConfig config = MachineConfig.builder(GuestKernel.vmlinux()).memoryMiB(256)
-                .device(blk).device(rng).cmdline(List.of("root=/dev/vda", "rootfstype=erofs", "ro"))
+                .device(blk).device(rng).device(net).device(vsock)
+                .cmdline(List.of("root=/dev/vda", "rootfstype=erofs", "ro",
+                        "ip=10.0.2.15::10.0.2.2:255.255.255.0:crumble:eth0:off"))
                 .consoleOut(console).build();
         try (Machine machine = Machine.boot(config)) {
+            final Thread prober = Thread.ofPlatform().daemon().start(() -> probeVsock(machine));
             exit = machine.awaitExit(Duration.ofMinutes(4));
             watcher = machine.bootWatcher();
+            prober.interrupt();
         }
     }
 
@@ -94,9 +114,49 @@ class KvmVirtioBootTest {
     }
 
     @Test
+    void shouldConfigureEth0OnOurNetDeviceFromTheCommandLine() {
+        assertTrue(consoleText().contains("IP-Config: Complete:"), consoleText());
+        assertTrue(consoleText().contains("device=eth0, hwaddr=52:54:00:12:34:56, ipaddr=10.0.2.15"), consoleText());
+        assertEquals(0, net.metrics().guestErrors());
+    }
+
+    @Test
+    void shouldHaveTheGuestKernelAnswerAVsockConnectionToAClosedPortWithAReset() {
+        assertTrue(vsock.metrics().packetsToGuest() > 0, "no vsock REQUEST reached the guest");
+        assertTrue(vsock.metrics().packetsFromGuest() > 0, "the guest's vsock transport never answered");
+        assertTrue(vsockResets.get() > 0, "no connection was refused by the guest");
+    }
+
+    @Test
     void shouldServeEntropyToTheGuest() {
         assertTrue(rng.metrics().bytes() > 0, "the guest's hwrng never read our rng device\n" + consoleText());
         assertEquals(0, rng.metrics().guestErrors());
+    }
+
+    /**
+     * Connects from the host to guest port 1234, where nothing listens, until the guest kernel's vsock
+     * transport answers with RST; a connection dropped by a device reset (the driver resets the device
+     * while probing) does not count, since its REQUEST never reached the guest.
+     */
+    private void probeVsock(final Machine machine) {
+        while (!machine.onExit().isDone() && vsockResets.get() == 0) {
+            final long answersBefore = vsock.metrics().packetsFromGuest();
+            final AtomicInteger closed = new AtomicInteger();
+            vsock.connect(1234, new VsockListener() {
+                @Override
+                public void onClosed(final VsockConnection connection) {
+                    closed.incrementAndGet();
+                }
+            });
+            try {
+                Thread.sleep(500);
+            } catch (final InterruptedException e) {
+                return;
+            }
+            if (closed.get() > 0 && vsock.metrics().packetsFromGuest() > answersBefore) {
+                vsockResets.incrementAndGet();
+            }
+        }
     }
 
     private static Path erofsImage(final Path dir) throws Exception {
