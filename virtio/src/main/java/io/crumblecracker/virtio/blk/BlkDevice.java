@@ -27,7 +27,7 @@ import java.util.Objects;
 public final class BlkDevice implements VirtioDevice {
 
     /** The request queue's maximum size. */
-    public static final int QUEUE_SIZE = 256;
+    public static final int QUEUE_SIZE = DEFAULT_QUEUE_SIZE;
 
     private final BlkBackend backend;
     private final long capacitySectors;
@@ -86,24 +86,10 @@ public final class BlkDevice implements VirtioDevice {
         return 1;
     }
 
+    /** Every field is read-only to the driver (no VIRTIO_BLK_F_CONFIG_WCE). */
     @Override
-    public int queueMaxSize(final int index) {
-        return QUEUE_SIZE;
-    }
-
-    @Override
-    public int configSize() {
-        return config.size();
-    }
-
-    @Override
-    public long readConfig(final int offset, final int size) {
-        return config.guestRead(offset, size);
-    }
-
-    @Override
-    public void writeConfig(final int offset, final int size, final long value) {
-        // Every field we expose is read-only (no VIRTIO_BLK_F_CONFIG_WCE).
+    public ConfigSpace configSpace() {
+        return config;
     }
 
     @Override

@@ -31,7 +31,7 @@ import java.util.Objects;
 public final class ConsoleDevice implements VirtioDevice {
 
     /** The maximum size of each queue. */
-    public static final int QUEUE_SIZE = 256;
+    public static final int QUEUE_SIZE = DEFAULT_QUEUE_SIZE;
     /** The most output taken from one transmit chain. */
     public static final int MAX_OUTPUT_BYTES = 64 * 1024;
     /** The input buffer's default capacity. */
@@ -135,24 +135,10 @@ public final class ConsoleDevice implements VirtioDevice {
         return 2;
     }
 
+    /** cols and rows, read-only; emerg_wr is not offered. */
     @Override
-    public int queueMaxSize(final int index) {
-        return QUEUE_SIZE;
-    }
-
-    @Override
-    public int configSize() {
-        return config.size();
-    }
-
-    @Override
-    public long readConfig(final int offset, final int size) {
-        return config.guestRead(offset, size);
-    }
-
-    @Override
-    public void writeConfig(final int offset, final int size, final long value) {
-        // cols and rows are read-only; emerg_wr is not offered.
+    public ConfigSpace configSpace() {
+        return config;
     }
 
     @Override

@@ -32,20 +32,37 @@ public interface VirtioDevice {
     /** The number of virtqueues. */
     int queueCount();
 
+    /** The queue size a device offers unless it overrides {@link #queueMaxSize}. */
+    int DEFAULT_QUEUE_SIZE = 256;
+
     /** The largest size the driver may give queue {@code index} (a power of two up to 32768). */
-    int queueMaxSize(int index);
+    default int queueMaxSize(final int index) {
+        return DEFAULT_QUEUE_SIZE;
+    }
+
+    /** The device configuration space (empty for devices without one). */
+    ConfigSpace configSpace();
 
     /** The size of the device configuration space in bytes. */
-    int configSize();
+    default int configSize() {
+        return configSpace().size();
+    }
 
     /**
      * Reads {@code size} (1, 2, 4 or 8) bytes of configuration space at {@code offset}, little-endian.
      * Out-of-range accesses read 0.
      */
-    long readConfig(int offset, int size);
+    default long readConfig(final int offset, final int size) {
+        return configSpace().guestRead(offset, size);
+    }
 
-    /** Writes configuration space; out-of-range or read-only accesses are ignored. */
-    void writeConfig(int offset, int size, long value);
+    /**
+     * Writes configuration space; out-of-range or read-only accesses are ignored. By default every field is
+     * read-only to the driver.
+     */
+    default void writeConfig(final int offset, final int size, final long value) {
+        // Read-only configuration space.
+    }
 
     /**
      * Starts the device after the driver set DRIVER_OK.

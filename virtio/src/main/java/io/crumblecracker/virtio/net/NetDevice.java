@@ -39,7 +39,7 @@ import java.util.Objects;
 public final class NetDevice implements VirtioDevice {
 
     /** The maximum size of each queue. */
-    public static final int QUEUE_SIZE = 256;
+    public static final int QUEUE_SIZE = DEFAULT_QUEUE_SIZE;
     /** The MTU when none is given. */
     public static final int DEFAULT_MTU = 1500;
     /** The receive backlog's default size in bytes. */
@@ -166,24 +166,10 @@ public final class NetDevice implements VirtioDevice {
         return 2;
     }
 
+    /** mac, status and mtu; mac is writable only in legacy mode (§5.1.4.2), so all are read-only here. */
     @Override
-    public int queueMaxSize(final int index) {
-        return QUEUE_SIZE;
-    }
-
-    @Override
-    public int configSize() {
-        return config.size();
-    }
-
-    @Override
-    public long readConfig(final int offset, final int size) {
-        return config.guestRead(offset, size);
-    }
-
-    @Override
-    public void writeConfig(final int offset, final int size, final long value) {
-        // mac is writable only in legacy mode (§5.1.4.2); every field we expose is read-only.
+    public ConfigSpace configSpace() {
+        return config;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.crumblecracker.virtio.rng;
 
 import io.crumblecracker.memory.GuestMemory;
+import io.crumblecracker.virtio.device.ConfigSpace;
 import io.crumblecracker.virtio.device.DeviceType;
 import io.crumblecracker.virtio.device.FeatureBits;
 import io.crumblecracker.virtio.device.QueueDrain;
@@ -30,7 +31,9 @@ public final class RngDevice implements VirtioDevice {
     /** The most entropy one request receives. */
     public static final int MAX_ENTROPY_BYTES = 64 * 1024;
     /** The request queue's maximum size. */
-    public static final int QUEUE_SIZE = 256;
+    public static final int QUEUE_SIZE = DEFAULT_QUEUE_SIZE;
+
+    private static final ConfigSpace EMPTY_CONFIG = new ConfigSpace(0);
 
     private final EntropySource source;
     private final byte[] buffer = new byte[MAX_ENTROPY_BYTES];
@@ -65,24 +68,10 @@ public final class RngDevice implements VirtioDevice {
         return 1;
     }
 
+    /** The entropy device has no configuration space. */
     @Override
-    public int queueMaxSize(final int index) {
-        return QUEUE_SIZE;
-    }
-
-    @Override
-    public int configSize() {
-        return 0;
-    }
-
-    @Override
-    public long readConfig(final int offset, final int size) {
-        return 0;
-    }
-
-    @Override
-    public void writeConfig(final int offset, final int size, final long value) {
-        // No configuration space.
+    public ConfigSpace configSpace() {
+        return EMPTY_CONFIG;
     }
 
     @Override

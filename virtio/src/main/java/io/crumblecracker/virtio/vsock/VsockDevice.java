@@ -30,7 +30,7 @@ import java.util.Objects;
 public final class VsockDevice implements VirtioDevice {
 
     /** The maximum size of each queue. */
-    public static final int QUEUE_SIZE = 256;
+    public static final int QUEUE_SIZE = DEFAULT_QUEUE_SIZE;
     /** The connection limit when none is given. */
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
     /** Each direction's per-connection buffer when none is given. */
@@ -147,24 +147,10 @@ public final class VsockDevice implements VirtioDevice {
         return 3;
     }
 
+    /** guest_cid, read-only. */
     @Override
-    public int queueMaxSize(final int index) {
-        return QUEUE_SIZE;
-    }
-
-    @Override
-    public int configSize() {
-        return config.size();
-    }
-
-    @Override
-    public long readConfig(final int offset, final int size) {
-        return config.guestRead(offset, size);
-    }
-
-    @Override
-    public void writeConfig(final int offset, final int size, final long value) {
-        // guest_cid is read-only.
+    public ConfigSpace configSpace() {
+        return config;
     }
 
     @Override
