@@ -8,7 +8,6 @@ import io.crumblecracker.testing.GuestKernel;
 import io.crumblecracker.testing.HostRequirements;
 import io.crumblecracker.virtio.blk.BlkDevice;
 import io.crumblecracker.virtio.blk.FileBlkBackend;
-import io.crumblecracker.virtio.rng.EntropySource;
 import io.crumblecracker.virtio.net.NetDevice;
 import io.crumblecracker.virtio.rng.RngDevice;
 import io.crumblecracker.virtio.vsock.VsockBackend;
@@ -64,7 +63,7 @@ class KvmVirtioBootTest {
         imageBytes = Files.size(image);
         backend = FileBlkBackend.open(image, true);
         blk = new BlkDevice(backend, "crumble-root");
-        rng = new RngDevice(EntropySource.secureRandom());
+        rng = new RngDevice(new KernelEntropy());
         net = new NetDevice(frame -> { }, new byte[] {0x52, 0x54, 0x00, 0x12, 0x34, 0x56});
         vsock = new VsockDevice(GUEST_CID, VsockBackend.refusing());
         final MachineConfig config = MachineConfig.builder(GuestKernel.vmlinux()).memoryMiB(256)

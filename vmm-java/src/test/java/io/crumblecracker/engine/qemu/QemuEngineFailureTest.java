@@ -10,6 +10,7 @@ import io.crumblecracker.loader.initramfs.InitramfsBuilder;
 import io.crumblecracker.memory.GuestMemory;
 import io.crumblecracker.testing.GuestKernel;
 import io.crumblecracker.testing.HostRequirements;
+import io.crumblecracker.virtio.device.ConfigSpace;
 import io.crumblecracker.virtio.device.DeviceType;
 import io.crumblecracker.virtio.device.VirtioDevice;
 import io.crumblecracker.virtio.device.VirtioInterrupt;
@@ -118,22 +119,8 @@ class QemuEngineFailureTest {
         }
 
         @Override
-        public int queueMaxSize(final int index) {
-            return rng.queueMaxSize(index);
-        }
-
-        @Override
-        public int configSize() {
-            return 0;
-        }
-
-        @Override
-        public long readConfig(final int offset, final int size) {
-            return 0;
-        }
-
-        @Override
-        public void writeConfig(final int offset, final int size, final long value) {
+        public ConfigSpace configSpace() {
+            return rng.configSpace();
         }
 
         @Override
