@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * 4 KiB entropy requests per second through {@link RngDevice#processQueue}: pop a one-descriptor writable
  * chain, fill 4 KiB from the {@link EntropySource} into the device's reused buffer, copy it into guest
- * memory. Sources: {@code secure} is the production {@link EntropySource#secureRandom()}; {@code fill} is a
+ * memory. Sources: {@code secure} is {@link EntropySource#secureRandom()}; {@code kernel} is the KVM engine's
+ * allocation-free getrandom(2) source; {@code fill} is a
  * trivial source (a memset) that isolates the device's own cost. Each invocation drains {@link #REQUESTS}
  * requests, then the driver re-posts them.
  */
@@ -49,7 +50,7 @@ public class RngBenchmark {
     private static final long RING = 0x1000;
     private static final long DATA = 0x10000;
 
-    @Param({"secure", "fill"})
+    @Param({"secure", "kernel", "fill"})
     private String source;
 
     private Arena arena;
@@ -62,9 +63,11 @@ public class RngBenchmark {
     public void setUp() throws RingViolation {
         arena = Arena.ofShared();
         final GuestMemory memory = SegmentGuestMemory.of(arena.allocate(1 << 20, 4096));
-        device = new RngDevice("secure".equals(source)
-                ? EntropySource.secureRandom()
-                : (buffer, offset, length) -> Arrays.fill(buffer, offset, offset + length, (byte) 0x5A));
+        device = new RngDevice(switch (source) {
+            case "secure" -> EntropySource.secureRandom();
+            case "kernel" -> new io.crumblecracker.machine.KernelEntropy();
+            default -> (buffer, offset, length) -> Arrays.fill(buffer, offset, offset + length, (byte) 0x5A);
+        });
         driver = new RingDriver(memory, RngDevice.QUEUE_SIZE, RING);
         device.activate(device.deviceFeatures(), memory,
                 List.of(driver.activatedQueue(RngDevice.QUEUE_SIZE, true)), interrupt);
