@@ -1,8 +1,8 @@
 package io.crumblecracker.virtio.console;
 
 import io.crumblecracker.virtio.device.VirtioInterrupt;
-import io.crumblecracker.virtio.queue.ChainViolation;
 import io.crumblecracker.virtio.queue.ChainWriter;
+import io.crumblecracker.virtio.device.ReceiveChains;
 import io.crumblecracker.virtio.queue.DescriptorChain;
 import io.crumblecracker.virtio.queue.RingViolation;
 import io.crumblecracker.virtio.queue.SplitQueue;
@@ -25,6 +25,7 @@ final class ConsoleInput {
 
     private final byte[] buffer;
     private final ConsoleMetrics metrics;
+    private final Runnable guestError;
     private final ChainWriter writer = new ChainWriter();
     private int count;
     private boolean refused;
@@ -37,6 +38,7 @@ final class ConsoleInput {
         }
         this.buffer = new byte[capacity];
         this.metrics = metrics;
+        this.guestError = this.metrics::onGuestError;
     }
 
     /** Buffers as much of {@code src[offset..offset+length)} as fits; returns the bytes accepted. */
@@ -99,18 +101,8 @@ final class ConsoleInput {
 
     private void fill() throws RingViolation {
         while (count > 0) {
-            final DescriptorChain chain;
-            try {
-                chain = queue.popChain();
-            } catch (final ChainViolation violation) {
-                metrics.onGuestError();
-                queue.addUsed(violation.head(), 0);
-                continue;
-            }
+            final DescriptorChain chain = ReceiveChains.next(queue, guestError);
             if (chain == null) {
-                if (queue.enableNotification()) {
-                    continue;
-                }
                 return;
             }
             queue.addUsed(chain.head(), copyInto(chain));

@@ -3,8 +3,8 @@ package io.crumblecracker.virtio.net;
 import static io.crumblecracker.virtio.net.NetLayout.HEADER_SIZE;
 
 import io.crumblecracker.virtio.device.VirtioInterrupt;
-import io.crumblecracker.virtio.queue.ChainViolation;
 import io.crumblecracker.virtio.queue.ChainWriter;
+import io.crumblecracker.virtio.device.ReceiveChains;
 import io.crumblecracker.virtio.queue.DescriptorChain;
 import io.crumblecracker.virtio.queue.RingViolation;
 import io.crumblecracker.virtio.queue.SplitQueue;
@@ -29,6 +29,7 @@ final class NetBacklog {
 
     private final byte[] buffer;
     private final NetMetrics metrics;
+    private final Runnable guestError;
     private final ChainWriter writer = new ChainWriter();
     private int start;
     private int end;
@@ -39,6 +40,7 @@ final class NetBacklog {
     NetBacklog(final int capacity, final NetMetrics metrics) {
         this.buffer = new byte[capacity];
         this.metrics = metrics;
+        this.guestError = this.metrics::onGuestError;
     }
 
     /** Copies {@code frame}'s remaining bytes into the backlog, leaving its position; false if full. */
@@ -113,18 +115,8 @@ final class NetBacklog {
 
     private void fill() throws RingViolation {
         while (start != end) {
-            final DescriptorChain chain;
-            try {
-                chain = queue.popChain();
-            } catch (final ChainViolation violation) {
-                metrics.onGuestError();
-                queue.addUsed(violation.head(), 0);
-                continue;
-            }
+            final DescriptorChain chain = ReceiveChains.next(queue, guestError);
             if (chain == null) {
-                if (queue.enableNotification()) {
-                    continue;
-                }
                 return;
             }
             queue.addUsed(chain.head(), copyInto(chain));

@@ -1,8 +1,8 @@
 package io.crumblecracker.virtio.vsock;
 
 import io.crumblecracker.virtio.device.VirtioInterrupt;
-import io.crumblecracker.virtio.queue.ChainViolation;
 import io.crumblecracker.virtio.queue.ChainWriter;
+import io.crumblecracker.virtio.device.ReceiveChains;
 import io.crumblecracker.virtio.queue.DescriptorChain;
 import io.crumblecracker.virtio.queue.RingViolation;
 import io.crumblecracker.virtio.queue.SplitQueue;
@@ -17,6 +17,7 @@ import io.crumblecracker.virtio.queue.SplitQueue;
 final class VsockEvents {
 
     private final VsockMetrics metrics;
+    private final Runnable guestError;
     private final ChainWriter writer = new ChainWriter();
     private SplitQueue queue;
     private VirtioInterrupt interrupt;
@@ -24,6 +25,7 @@ final class VsockEvents {
 
     VsockEvents(final VsockMetrics metrics) {
         this.metrics = metrics;
+        this.guestError = this.metrics::onGuestError;
     }
 
     void attach(final SplitQueue eventQueue, final VirtioInterrupt virtioInterrupt) {
@@ -69,18 +71,8 @@ final class VsockEvents {
 
     private void fill() throws RingViolation {
         while (owed) {
-            final DescriptorChain chain;
-            try {
-                chain = queue.popChain();
-            } catch (final ChainViolation violation) {
-                metrics.onGuestError();
-                queue.addUsed(violation.head(), 0);
-                continue;
-            }
+            final DescriptorChain chain = ReceiveChains.next(queue, guestError);
             if (chain == null) {
-                if (queue.enableNotification()) {
-                    continue;
-                }
                 return;
             }
             if (chain.readableCount() != 0 || chain.writableLength() < VsockLayout.EVENT_SIZE) {

@@ -3,8 +3,8 @@ package io.crumblecracker.virtio.vsock;
 import static io.crumblecracker.virtio.vsock.VsockLayout.HEADER_SIZE;
 
 import io.crumblecracker.virtio.device.VirtioInterrupt;
-import io.crumblecracker.virtio.queue.ChainViolation;
 import io.crumblecracker.virtio.queue.ChainWriter;
+import io.crumblecracker.virtio.device.ReceiveChains;
 import io.crumblecracker.virtio.queue.DescriptorChain;
 import io.crumblecracker.virtio.queue.RingViolation;
 import io.crumblecracker.virtio.queue.SplitQueue;
@@ -32,6 +32,7 @@ final class VsockRx {
     static final int ORPHAN_RESETS = 64;
 
     private final VsockMetrics metrics;
+    private final Runnable guestError;
     private final ArrayDeque<VsockFlow> ready;
     private final int[] orphanHostPorts = new int[ORPHAN_RESETS];
     private final int[] orphanGuestPorts = new int[ORPHAN_RESETS];
@@ -47,6 +48,7 @@ final class VsockRx {
     VsockRx(final int maxConnections, final VsockMetrics metrics) {
         this.ready = new ArrayDeque<>(maxConnections);
         this.metrics = metrics;
+        this.guestError = this.metrics::onGuestError;
     }
 
     void attach(final SplitQueue rxQueue, final VirtioInterrupt virtioInterrupt, final long cid) {
@@ -140,18 +142,8 @@ final class VsockRx {
 
     private void fill() throws RingViolation {
         while (hasPacket()) {
-            final DescriptorChain chain;
-            try {
-                chain = queue.popChain();
-            } catch (final ChainViolation violation) {
-                metrics.onGuestError();
-                queue.addUsed(violation.head(), 0);
-                continue;
-            }
+            final DescriptorChain chain = ReceiveChains.next(queue, guestError);
             if (chain == null) {
-                if (queue.enableNotification()) {
-                    continue;
-                }
                 return;
             }
             queue.addUsed(chain.head(), write(chain));
