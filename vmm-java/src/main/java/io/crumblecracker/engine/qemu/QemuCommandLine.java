@@ -1,6 +1,8 @@
 package io.crumblecracker.engine.qemu;
 
+import io.crumblecracker.virtio.device.DeviceType;
 import io.crumblecracker.virtio.device.VirtioDevice;
+import io.crumblecracker.virtio.net.NetDevice;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,11 @@ import java.util.List;
  * kernel boot, no default devices, {@code -no-reboot} so a guest reboot ends QEMU, and per device a socket
  * chardev plus its vhost-user front-end on the virtio-mmio bus. microvm announces the devices on the kernel
  * command line itself ({@code auto-kernel-cmdline}).
+ *
+ * <p>The virtio-mmio transports are modern ({@code force-legacy=false}), so drivers negotiate VERSION_1.
+ *
+ * <p>A network device is QEMU's own {@code virtio-net-device} front-end (which owns the configuration
+ * space, so it is given our device's MAC) over a {@code -netdev vhost-user} backend whose rings we serve.
  *
  * @see <a href="https://www.qemu.org/docs/master/system/i386/microvm.html">QEMU microvm</a>
  */
@@ -47,9 +54,12 @@ final class QemuCommandLine {
         final List<String> cmdline = new ArrayList<>(BASE_CMDLINE);
         cmdline.addAll(config.extraCmdline());
         args.addAll(List.of("-append", String.join(" ", cmdline)));
+        // microvm's virtio-mmio transports default to legacy (version 1) devices; ours are virtio 1.x devices
+        // (VERSION_1: a 12-byte virtio_net_hdr, little-endian config), so the transports must be modern.
+        args.addAll(List.of("-global", "virtio-mmio.force-legacy=false"));
         for (int i = 0; i < sockets.size(); i++) {
-            args.addAll(List.of("-chardev", "socket,id=vu" + i + ",path=" + escape(sockets.get(i).toString()),
-                    "-device", frontEnd(config.devices().get(i)) + ",chardev=vu" + i));
+            args.addAll(List.of("-chardev", "socket,id=vu" + i + ",path=" + escape(sockets.get(i).toString())));
+            args.addAll(deviceArguments(config.devices().get(i), i));
         }
         return List.copyOf(args);
     }
@@ -71,12 +81,41 @@ final class QemuCommandLine {
         return value.replace(",", ",,");
     }
 
-    /** QEMU 7.2's vhost-user front-end for the device's type, with its fixed options. */
+    /**
+     * The arguments attaching device number {@code index} to the chardev {@code vu<index>}: a vhost-user
+     * {@code -device}, or for a network device a {@code -netdev vhost-user} plus the {@code virtio-net-device}
+     * that uses it.
+     */
+    static List<String> deviceArguments(final VirtioDevice device, final int index) {
+        final String chardev = "vu" + index;
+        if (device.type() == DeviceType.NET) {
+            final String netdev = "net" + index;
+            return List.of("-netdev", "vhost-user,id=" + netdev + ",chardev=" + chardev,
+                    "-device", frontEnd(device) + ",netdev=" + netdev);
+        }
+        return List.of("-device", frontEnd(device) + ",chardev=" + chardev);
+    }
+
+    /** QEMU 7.2's front-end for the device's type, with its fixed options. */
     static String frontEnd(final VirtioDevice device) {
         return switch (device.type()) {
             case BLOCK -> "vhost-user-blk,num-queues=" + device.queueCount();
             case RNG -> "vhost-user-rng";
+            case VSOCK -> "vhost-user-vsock-device";
+            case NET -> "virtio-net-device" + (device instanceof NetDevice net ? ",mac=" + mac(net.mac()) : "");
             default -> throw new IllegalArgumentException("no vhost-user front-end for " + device.type());
         };
+    }
+
+    /** {@code 52:54:00:12:34:56}. */
+    static String mac(final byte[] mac) {
+        final StringBuilder text = new StringBuilder();
+        for (final byte b : mac) {
+            if (!text.isEmpty()) {
+                text.append(':');
+            }
+            text.append(String.format("%02x", b & 0xFF));
+        }
+        return text.toString();
     }
 }

@@ -24,8 +24,12 @@ import java.util.Objects;
 public record QemuConfig(int memoryMiB, int cpus, Accel accel, Path kernel, byte[] initramfs,
                          List<String> extraCmdline, OutputStream consoleOut, List<VirtioDevice> devices) {
 
-    /** Device types QEMU 7.2 has a vhost-user front-end for on microvm's virtio-mmio bus, as we attach them. */
-    public static final List<DeviceType> SUPPORTED = List.of(DeviceType.BLOCK, DeviceType.RNG);
+    /**
+     * Device types QEMU 7.2 can attach over vhost-user on microvm's virtio-mmio bus (net: QEMU's
+     * {@code virtio-net-device} on a {@code vhost-user} netdev).
+     */
+    public static final List<DeviceType> SUPPORTED = List.of(DeviceType.BLOCK, DeviceType.RNG, DeviceType.VSOCK,
+            DeviceType.NET);
     /** microvm's virtio-mmio transports. */
     public static final int MAX_DEVICES = 8;
 

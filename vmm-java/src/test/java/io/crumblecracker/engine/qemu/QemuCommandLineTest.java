@@ -8,6 +8,9 @@ import io.crumblecracker.virtio.blk.BlkDevice;
 import io.crumblecracker.virtio.rng.EntropySource;
 import io.crumblecracker.virtio.rng.RngDevice;
 import io.crumblecracker.virtio.blk.FileBlkBackend;
+import io.crumblecracker.virtio.net.NetDevice;
+import io.crumblecracker.virtio.vsock.VsockBackend;
+import io.crumblecracker.virtio.vsock.VsockDevice;
 import java.nio.file.Files;
 import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
@@ -46,6 +49,20 @@ class QemuCommandLineTest {
         try (FileBlkBackend disk = FileBlkBackend.open(Files.write(dir.resolve("d"), new byte[4096]), true)) {
             assertEquals("vhost-user-blk,num-queues=1", QemuCommandLine.frontEnd(new BlkDevice(disk, "x")));
         }
+    }
+
+    @Test
+    void shouldAttachVsockAndNetOverVhostUserWithModernTransports() {
+        final NetDevice net = new NetDevice(frame -> { }, new byte[] {0x52, 0x54, 0x00, 0x0a, (byte) 0xbc, 0x0f});
+        final QemuConfig config = QemuConfig.builder(Path.of("/k"))
+                .device(new VsockDevice(3, VsockBackend.refusing())).device(net).build();
+        final List<String> args = QemuCommandLine.build(Path.of("qemu"), config, null,
+                List.of(Path.of("/w/vu0.sock"), Path.of("/w/vu1.sock")));
+        final String line = String.join(" ", args);
+        assertTrue(line.contains("-global virtio-mmio.force-legacy=false"), line);
+        assertTrue(line.endsWith("-chardev socket,id=vu0,path=/w/vu0.sock -device vhost-user-vsock-device,chardev=vu0 "
+                + "-chardev socket,id=vu1,path=/w/vu1.sock -netdev vhost-user,id=net1,chardev=vu1 "
+                + "-device virtio-net-device,mac=52:54:00:0a:bc:0f,netdev=net1"), line);
     }
 
     @Test
