@@ -120,6 +120,12 @@ final class VhostUserBackend implements AutoCloseable {
             throw new VhostUserException(m.name() + ": features=0x" + Long.toHexString(features)
                     + " include bits not offered (offered=0x" + Long.toHexString(offeredFeatures) + ")");
         }
+        if ((features & FeatureBits.VERSION_1) == 0) {
+            // Our devices implement the modern (virtio 1.x) layouts only, e.g. the 12-byte net header.
+            throw new VhostUserException(m.name() + ": features=0x" + Long.toHexString(features)
+                    + " lack VIRTIO_F_VERSION_1; only modern drivers are served (QEMU microvm needs"
+                    + " -global virtio-mmio.force-legacy=false)");
+        }
         runner.pause();
         protocolNegotiated = (features & F_PROTOCOL_FEATURES) != 0;
         runner.setFeatures(features & ~F_PROTOCOL_FEATURES);

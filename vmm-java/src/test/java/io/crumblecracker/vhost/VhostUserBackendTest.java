@@ -59,6 +59,12 @@ class VhostUserBackendTest {
     }
 
     @Test
+    void shouldRefuseALegacyDriverWithoutVersion1() {
+        assertRefused("lack VIRTIO_F_VERSION_1", Frames.message(VhostUserRequest.SET_FEATURES, Frames.V1,
+                Frames.u64(0)));
+    }
+
+    @Test
     void shouldRefuseFeaturesThatWereNotOffered() {
         assertRefused("include bits not offered", Frames.message(VhostUserRequest.SET_FEATURES, Frames.V1,
                 Frames.u64(FeatureBits.RING_PACKED)));
