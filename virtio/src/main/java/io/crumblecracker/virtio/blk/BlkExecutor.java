@@ -30,6 +30,7 @@ final class BlkExecutor {
     private final BlkMetrics metrics;
     private final ChainReader reader = new ChainReader();
     private final ChainWriter writer = new ChainWriter();
+    private final GuestByteBuffers buffers = new GuestByteBuffers();
 
     BlkExecutor(final BlkBackend backend, final byte[] id, final BlkMetrics metrics) {
         this.backend = backend;
@@ -99,8 +100,9 @@ final class BlkExecutor {
         long position = diskOffset;
         long left = length;
         while (left > 0) {
-            final long piece = Math.min(Math.min(left, cursor.segmentLength()), MAX_TRANSFER);
-            final ByteBuffer guest = cursor.memory().slice(cursor.segmentAddress(), piece).asByteBuffer();
+            final long want = Math.min(Math.min(left, cursor.segmentLength()), MAX_TRANSFER);
+            final ByteBuffer guest = buffers.view(cursor.memory(), cursor.segmentAddress(), want);
+            final long piece = guest.remaining();
             if (toGuest) {
                 backend.read(position, guest);
             } else {
