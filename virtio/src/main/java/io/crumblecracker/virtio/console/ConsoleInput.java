@@ -26,6 +26,7 @@ final class ConsoleInput {
     private final byte[] buffer;
     private final ConsoleMetrics metrics;
     private final Runnable guestError;
+    private final ReceiveChains.Filler filler = this::fill;
     private final ChainWriter writer = new ChainWriter();
     private int count;
     private boolean refused;
@@ -81,19 +82,7 @@ final class ConsoleInput {
             return false;
         }
         final int before = count;
-        boolean healthy = true;
-        try {
-            fill();
-        } catch (final RingViolation violation) {
-            metrics.onGuestError();
-            healthy = false;
-        }
-        if (queue.needsNotification()) {
-            interrupt.signalUsedBuffers(ConsoleLayout.RECEIVE_QUEUE);
-        }
-        if (!healthy) {
-            interrupt.signalNeedsReset();
-        }
+        ReceiveChains.fill(ConsoleLayout.RECEIVE_QUEUE, queue, filler, interrupt, guestError);
         final boolean space = refused && count < before;
         refused &= !space;
         return space;

@@ -13,7 +13,37 @@ import io.crumblecracker.virtio.queue.SplitQueue;
  */
 public final class ReceiveChains {
 
+    /** Fills as many offered chains as the device has data for; throws only if the ring is broken. */
+    @FunctionalInterface
+    public interface Filler {
+        /** Fills chains from the queue (typically with {@link ReceiveChains#next}). */
+        void fill() throws RingViolation;
+    }
+
     private ReceiveChains() {
+    }
+
+    /**
+     * Runs {@code filler}, then interrupts the driver if it asked to be; a broken ring counts as a guest
+     * error and signals DEVICE_NEEDS_RESET, as {@link QueueDrain} does for queues the device drains.
+     *
+     * @param index the queue's index, for the notification
+     */
+    public static void fill(final int index, final SplitQueue queue, final Filler filler,
+                            final VirtioInterrupt interrupt, final Runnable onGuestError) {
+        boolean healthy = true;
+        try {
+            filler.fill();
+        } catch (final RingViolation violation) {
+            onGuestError.run();
+            healthy = false;
+        }
+        if (queue.needsNotification()) {
+            interrupt.signalUsedBuffers(index);
+        }
+        if (!healthy) {
+            interrupt.signalNeedsReset();
+        }
     }
 
     /**

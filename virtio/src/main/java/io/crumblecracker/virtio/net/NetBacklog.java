@@ -30,6 +30,7 @@ final class NetBacklog {
     private final byte[] buffer;
     private final NetMetrics metrics;
     private final Runnable guestError;
+    private final ReceiveChains.Filler filler = this::fill;
     private final ChainWriter writer = new ChainWriter();
     private int start;
     private int end;
@@ -94,19 +95,7 @@ final class NetBacklog {
             return false;
         }
         final int before = start;
-        boolean healthy = true;
-        try {
-            fill();
-        } catch (final RingViolation violation) {
-            metrics.onGuestError();
-            healthy = false;
-        }
-        if (queue.needsNotification()) {
-            interrupt.signalUsedBuffers(NetLayout.RECEIVE_QUEUE);
-        }
-        if (!healthy) {
-            interrupt.signalNeedsReset();
-        }
+        ReceiveChains.fill(NetLayout.RECEIVE_QUEUE, queue, filler, interrupt, guestError);
         final boolean space = refused && start != before;
         refused &= !space;
         compact();

@@ -18,6 +18,7 @@ final class VsockEvents {
 
     private final VsockMetrics metrics;
     private final Runnable guestError;
+    private final ReceiveChains.Filler filler = this::fill;
     private final ChainWriter writer = new ChainWriter();
     private SplitQueue queue;
     private VirtioInterrupt interrupt;
@@ -54,19 +55,7 @@ final class VsockEvents {
         if (queue == null || !owed) {
             return;
         }
-        boolean healthy = true;
-        try {
-            fill();
-        } catch (final RingViolation violation) {
-            metrics.onGuestError();
-            healthy = false;
-        }
-        if (queue.needsNotification()) {
-            interrupt.signalUsedBuffers(VsockLayout.EVENT_QUEUE);
-        }
-        if (!healthy) {
-            interrupt.signalNeedsReset();
-        }
+        ReceiveChains.fill(VsockLayout.EVENT_QUEUE, queue, filler, interrupt, guestError);
     }
 
     private void fill() throws RingViolation {
