@@ -4,11 +4,14 @@ import io.crumblecracker.bus.IoBus;
 import io.crumblecracker.bus.MmioDevice;
 import io.crumblecracker.bus.PioDevice;
 import io.crumblecracker.kvm.ExitReason;
+import io.crumblecracker.kvm.KvmRegs;
 import io.crumblecracker.kvm.KvmRun;
+import io.crumblecracker.kvm.KvmSregs;
 import io.crumblecracker.kvm.KvmVcpu;
 import io.crumblecracker.kvm.sys.KickSignal;
 import io.crumblecracker.kvm.sys.KvmLayouts;
 import io.crumblecracker.kvm.sys.Libc;
+import java.lang.foreign.Arena;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 
@@ -132,12 +135,12 @@ public final class VcpuLoop implements Runnable {
 
     /** The guest instruction pointer, for diagnosing where a stopped or failed guest was. */
     private String where() {
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            final io.crumblecracker.kvm.KvmRegs regs = vcpu.getRegs(new io.crumblecracker.kvm.KvmRegs(arena));
-            final io.crumblecracker.kvm.KvmSregs sregs = vcpu.getSregs(new io.crumblecracker.kvm.KvmSregs(arena));
-            return "rip=0x" + Long.toHexString(regs.get(io.crumblecracker.kvm.KvmRegs.Reg.RIP))
-                    + " cs=0x" + Integer.toHexString(sregs.segmentSelector(io.crumblecracker.kvm.KvmSregs.Seg.CS))
-                    + " cr0=0x" + Long.toHexString(sregs.get(io.crumblecracker.kvm.KvmSregs.Ctl.CR0));
+        try (Arena arena = Arena.ofConfined()) {
+            final KvmRegs regs = vcpu.getRegs(new KvmRegs(arena));
+            final KvmSregs sregs = vcpu.getSregs(new KvmSregs(arena));
+            return "rip=0x" + Long.toHexString(regs.get(KvmRegs.Reg.RIP))
+                    + " cs=0x" + Integer.toHexString(sregs.segmentSelector(KvmSregs.Seg.CS))
+                    + " cr0=0x" + Long.toHexString(sregs.get(KvmSregs.Ctl.CR0));
         } catch (final RuntimeException e) {
             return "(registers unavailable: " + e.getMessage() + ")";
         }
