@@ -26,7 +26,7 @@ public final class AgentClient implements AutoCloseable {
 
     /** A client whose broken connections are reported as {@code translator} decides. */
     public AgentClient(final AgentTransport transport, final String name, final FailureTranslator translator) {
-        this.connector = new AgentConnector(transport);
+        this.connector = new AgentConnector(transport, translator);
         this.pool = new ConnectionPool(connector);
         this.files = new FileClient(connector, pool, translator);
         this.translator = translator;

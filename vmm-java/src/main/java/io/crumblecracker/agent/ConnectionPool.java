@@ -81,7 +81,8 @@ final class ConnectionPool implements AutoCloseable {
 
     private void checkOpen() throws IOException {
         if (closed) {
-            throw new IOException("the connection to the agent (" + connector.describe() + ") is closed");
+            throw connector.translate(new IOException("the connection to the agent (" + connector.describe()
+                    + ") is closed"));
         }
     }
 }

@@ -53,19 +53,12 @@ public final class ExecSession implements AutoCloseable {
      */
     static ExecSession start(final AgentConnector connector, final ConnectionPool pool, final ExecRequest request,
             final String threadName, final FailureTranslator translator) throws IOException {
-        final FrameConnection connection;
-        try {
-            connection = connector.connect();
-        } catch (final AgentException e) {
-            throw e;
-        } catch (final IOException e) {
-            throw translator.translate(e);
-        }
+        final BodyWriter exec = new BodyWriter(1024).u32(request.flags()).strs(request.argv()).strs(request.env())
+                .str(request.directory()).str(request.user()).u16(request.rows()).u16(request.cols())
+                .u32(HOST_WINDOW);
+        final FrameConnection connection = connector.connect(FrameType.EXEC, exec);
         try {
             pool.track(connection);
-            connection.send(FrameType.EXEC, new BodyWriter(1024).u32(request.flags()).strs(request.argv())
-                    .strs(request.env()).str(request.directory()).str(request.user()).u16(request.rows())
-                    .u16(request.cols()).u32(HOST_WINDOW));
             final BodyReader started = connection.receive().expect(FrameType.STARTED);
             final int pid = started.u32();
             final int stdinWindow = started.u32();

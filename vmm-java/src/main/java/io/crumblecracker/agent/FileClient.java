@@ -52,10 +52,9 @@ final class FileClient implements GuestFileOperations {
         if ((flags & ~OpenFlags.ALL) != 0) {
             throw new IllegalArgumentException("unknown open flags 0x" + Integer.toHexString(flags));
         }
-        final FrameConnection connection = connect();
+        final FrameConnection connection = connector.connect(FrameType.OPEN, body().str(path).u32(flags).u32(mode));
         try {
             pool.track(connection);
-            connection.send(FrameType.OPEN, body().str(path).u32(flags).u32(mode));
             final BodyReader reply = connection.receive().expect(FrameType.HANDLE);
             final int handle = reply.u32();
             reply.end();
@@ -170,25 +169,8 @@ final class FileClient implements GuestFileOperations {
         });
     }
 
-    private FrameConnection connect() throws IOException {
-        try {
-            return connector.connect();
-        } catch (final AgentException e) {
-            throw e;
-        } catch (final IOException e) {
-            throw translator.translate(e);
-        }
-    }
-
     private <T> T call(final int type, final BodyWriter body, final AgentCall<T> exchange) throws IOException {
-        final FrameConnection connection;
-        try {
-            connection = pool.borrow();
-        } catch (final AgentException e) {
-            throw e;
-        } catch (final IOException e) {
-            throw translator.translate(e);
-        }
+        final FrameConnection connection = pool.borrow();
         try {
             connection.send(type, body);
             final T result = exchange.exchange(connection);

@@ -47,6 +47,16 @@ public final class FrameConnection implements AutoCloseable {
         }
     }
 
+    /** Writes a frame without flushing: it leaves with the next {@link #send}. */
+    public void queue(final int type, final BodyWriter body) throws IOException {
+        sendLock.lock();
+        try {
+            writeFrame(type, body.array(), 0, body.length());
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
     /** Sends a frame with an empty body. */
     public void send(final int type) throws IOException {
         sendLock.lock();

@@ -93,6 +93,22 @@ class VmEndToEndTest {
     }
 
     @Test
+    void shouldSetTheGuestClockFromTheHost() throws Exception {
+        final long guest = Long.parseLong(vm.command("date", "+%s").output().strip());
+        final long host = java.time.Instant.now().getEpochSecond();
+        assertTrue(Math.abs(host - guest) <= 5, "guest clock " + guest + " vs host " + host);
+    }
+
+    @Test
+    void shouldReapOrphanedProcesses() throws Exception {
+        vm.command("sh", "-c", "for i in 1 2 3 4 5; do sleep 0.1 & done; exit 0").output();
+        Thread.sleep(1500);
+        final String zombies = vm.command("sh", "-c", "for f in /proc/[0-9]*/stat; do read -r l < $f"
+                + " && set -- $l && [ \"$3\" = Z ] && echo zombie $1 $2; done; true").output();
+        assertEquals("", zombies);
+    }
+
+    @Test
     void shouldApplyImageAndOptionEnvironmentDirectoryAndUser() throws Exception {
         assertEquals("from-image from-options /work\n",
                 vm.command("sh", "-c", "echo $IMAGE_VAR $VM_VAR $(pwd)").output());

@@ -1,6 +1,7 @@
 package io.crumblecracker.engine.qemu;
 
 import io.crumblecracker.api.VmException;
+import io.crumblecracker.console.TailBuffer;
 import io.crumblecracker.api.VmTimeoutException;
 import io.crumblecracker.vhost.VhostUserServer;
 import java.io.IOException;
@@ -37,7 +38,7 @@ public final class QemuMachine implements AutoCloseable {
     private final Process process;
     private final Path workDir;
     private final List<VhostUserServer> servers;
-    private final OutputPump.Tail stderr = new OutputPump.Tail(STDERR_TAIL);
+    private final TailBuffer stderr = new TailBuffer(STDERR_TAIL);
     private final AtomicReference<Throwable> backendFailure = new AtomicReference<>();
     private final CompletableFuture<QemuExit> exit = new CompletableFuture<>();
     private final Thread shutdownHook;
