@@ -182,17 +182,22 @@ public final class GuestProcessBuilder {
      * @throws IOException if the guest could not start it for another reason (bad directory, unknown user)
      */
     public GuestProcess start() throws IOException {
+        return start(input);
+    }
+
+    /** Starts the process with {@code stdinBytes} as its whole stdin ({@code null}: per the redirect). */
+    private GuestProcess start(final byte[] stdinBytes) throws IOException {
         final Map<String, String> env = new LinkedHashMap<>(environment);
         if (terminal) {
             env.putIfAbsent("TERM", "xterm-256color");
         }
         final List<String> envList = new ArrayList<>();
         env.forEach((k, v) -> envList.add(k + "=" + v));
-        final boolean sendsStdin = input == null || input.length > 0 || terminal;
+        final boolean sendsStdin = stdinBytes == null || stdinBytes.length > 0 || terminal;
         final ExecRequest request = new ExecRequest(command, envList, directory, user, terminal, sendsStdin,
                 redirectErrorStream, rows, cols);
         final ExecSession session = vm.exec(request);
-        final OutputStream processStdin = wireStdin(session);
+        final OutputStream processStdin = wireStdin(session, stdinBytes);
         final InputStream processStdout = wireOutput(session.stdout(), stdout, System.out);
         final InputStream processStderr = wireOutput(session.stderr(), stderr, System.err);
         return new GuestProcess(session, command, processStdout, processStderr, processStdin);
@@ -204,11 +209,10 @@ public final class GuestProcessBuilder {
      * @throws VmTimeoutException if {@link #timeout} passed first (the process is killed)
      */
     public CommandResult run() throws IOException, InterruptedException {
-        if (input == null && stdin.type() == Redirect.Type.PIPE && !terminal) {
-            input = new byte[0];
-        }
+        final byte[] stdinBytes = input == null && stdin.type() == Redirect.Type.PIPE && !terminal ? new byte[0]
+                : input;
         final long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        final GuestProcess process = start();
+        final GuestProcess process = start(stdinBytes);
         final CompletableFuture<byte[]> out = readAsync(process.getInputStream());
         final CompletableFuture<byte[]> err = readAsync(process.getErrorStream());
         try {
@@ -261,12 +265,12 @@ public final class GuestProcessBuilder {
         }
     }
 
-    private OutputStream wireStdin(final ExecSession session) throws IOException {
-        if (input != null && input.length == 0 && !terminal) {
+    private OutputStream wireStdin(final ExecSession session, final byte[] stdinBytes) throws IOException {
+        if (stdinBytes != null && stdinBytes.length == 0 && !terminal) {
             return OutputStream.nullOutputStream();
         }
-        if (input != null) {
-            pump("stdin", new java.io.ByteArrayInputStream(input), session.stdin(), true);
+        if (stdinBytes != null) {
+            pump("stdin", new java.io.ByteArrayInputStream(stdinBytes), session.stdin(), true);
             return OutputStream.nullOutputStream();
         }
         switch (stdin.type()) {

@@ -79,6 +79,14 @@ class VmEndToEndTest {
         assertEquals(5, failed.exitCode());
         assertTrue(failed.getMessage().contains("oops"), failed.getMessage());
         assertEquals("out\nerr\n", vm.command("sh", "-c", "echo out; echo err >&2").combinedOutput());
+        assertEquals("piped", vm.command("cat").input("piped").output());
+        final GuestProcessBuilder cat = vm.command("cat");
+        assertEquals("", cat.run().stdout());
+        final GuestProcess reused = cat.start();
+        try (OutputStream in = reused.getOutputStream()) {
+            in.write("after run".getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals("after run", new String(reused.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     @Test
